@@ -55,7 +55,10 @@ export interface NodeMacs {
 }
 
 export interface MacsSummary {
-  /** Sum over Conv, ConvTranspose, Gemm and MatMul nodes whose shapes are known. */
+  /**
+   * Sum over Conv, ConvTranspose, Gemm and MatMul nodes whose shapes are known (their quantized forms
+   * QLinearConv/ConvInteger and QLinearMatMul/MatMulInteger count too, under their own op type).
+   */
   total: number
   byOpType: Record<string, number>
   /** One entry per counted node, in graph order. */

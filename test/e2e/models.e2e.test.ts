@@ -1,0 +1,276 @@
+/**
+ * The Models screen end to end: the built renderer in Debian's Chromium against a real
+ * `quantscope serve` (a child process) on a fresh workspace, with the real fixture models.
+ * Needs `npx electron-vite build` first (the renderer in out/renderer, the CLI in out/main).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/temp'
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const models = resolve(repo, '..', 'shared', 'fixtures', 'models')
+const yoloxPath = join(models, 'yolox_nano.onnx')
+const nanodetPath = join(models, 'nanodet_m.onnx')
+const screenshotPath = join(repo, 'test-results', 'models.png')
+
+const SERVE_URL = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/
+
+interface Serve {
+  child: ChildProcess
+  url: string
+  port: number
+  output: () => string
+}
+
+/** Start `quantscope serve` and resolve once it printed its URL; reject with its output if it exits first. */
+function startServe(workspace: string): Promise<Serve> {
+  const child = spawn(
+    process.execPath,
+    ['bin/quantscope.mjs', 'serve', '--port', '0', '--workspace', workspace],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  return new Promise((resolveStart, rejectStart) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      rejectStart(new Error(`quantscope serve printed no URL within 30 s. Output:\n${output}`))
+    }, 30_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const match = SERVE_URL.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolveStart({ child, url: match[0], port: Number(match[1]), output: () => output })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      rejectStart(
+        new Error(
+          `quantscope serve exited (code ${code}, signal ${signal}) before printing its URL:\n${output}`,
+        ),
+      )
+    })
+  })
+}
+
+async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  child.kill('SIGTERM')
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL')
+    await exited
+  }
+}
+
+/** Number of canvas pixels that are not fully transparent: a drawn chart has thousands. */
+function paintedPixels(page: Page, testid: string): Promise<number> {
+  return page
+    .locator(`[data-testid="${testid}"] canvas`)
+    .first()
+    .evaluate((canvas) => {
+      const c = canvas as unknown as {
+        width: number
+        height: number
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
+        }
+      }
+      if (c.width === 0 || c.height === 0) return 0
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height)
+      let painted = 0
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++
+      return painted
+    })
+}
+
+describe('Models screen in Chromium against quantscope serve', () => {
+  const workspace = tempDir('quantscope-e2e-')
+  let serve: Serve | undefined
+  let browser: Browser | undefined
+  let page: Page
+  const browserProblems: string[] = []
+  const killOnExit = (): void => {
+    serve?.child.kill('SIGKILL')
+  }
+
+  beforeAll(async () => {
+    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
+      if (!existsSync(join(repo, built)))
+        throw new Error(`${built} is missing: run \`npx electron-vite build\` first`)
+    }
+    // If the test process dies without running afterAll, the server must not outlive it.
+    process.once('exit', killOnExit)
+    serve = await startServe(workspace.dir)
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      timeout: 30_000,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
+    page.setDefaultTimeout(15_000)
+    page.on('pageerror', (error) => browserProblems.push(`page error: ${error.message}`))
+    page.on('console', (message) => {
+      // A meta-delivered CSP cannot carry frame-ancestors; Chromium says so. serve sends X-Frame-Options instead.
+      if (message.type() === 'error' && !/frame-ancestors/.test(message.text())) {
+        browserProblems.push(`console error: ${message.text()}`)
+      }
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (serve) await stopServe(serve.child)
+    process.off('exit', killOnExit)
+    workspace.remove()
+  }, 30_000)
+
+  it('refuses an HTTP request that has no token with 401', async () => {
+    const response = await fetch(`http://127.0.0.1:${serve!.port}/`)
+    expect(response.status).toBe(401)
+    await response.body?.cancel()
+  })
+
+  it('shows the workspace, the host and the empty state, and takes the token out of the address bar', async () => {
+    await page.goto(serve!.url)
+    await expect
+      .poll(() => page.getByTestId('workspace-path').textContent())
+      .toContain(workspace.dir.split('/').pop())
+    expect(await page.getByTestId('host-badge').textContent()).toContain(`serve · 127.0.0.1:${serve!.port}`)
+    await page.getByTestId('models-empty').waitFor()
+    expect(await page.getByTestId('models-empty').textContent()).toContain('Open an ONNX model')
+    expect(page.url()).not.toContain('token=')
+  })
+
+  it('opens yolox_nano by path and shows its parameters, MACs, inputs and outputs', async () => {
+    await page.getByTestId('open-path-input').fill(yoloxPath)
+    await page.getByTestId('open-path-button').click()
+    const summary = page.getByTestId('summary-panel')
+    await summary.waitFor()
+    expect(await summary.getByTestId('summary-title').textContent()).toBe('yolox_nano.onnx')
+    expect(await page.getByTestId('param-count').textContent()).toBe('904,481')
+    expect(await page.getByTestId('mac-count').textContent()).toBe('522,553,408')
+
+    const io = page.getByTestId('io-table')
+    const input = io.getByTestId('io-input')
+    const output = io.getByTestId('io-output')
+    expect(await input.count()).toBe(1)
+    expect(await output.count()).toBe(1)
+    expect(await input.getByTestId('io-name').textContent()).toBe('images')
+    expect(await input.getByTestId('io-shape').textContent()).toBe('[1, 3, 416, 416]')
+    expect(await output.getByTestId('io-name').textContent()).toBe('output')
+    expect(await output.getByTestId('io-shape').textContent()).toBe('[1, 3549, 85]')
+
+    const rows = page.getByTestId('model-list').getByTestId('model-row')
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain('yolox_nano.onnx')
+  })
+
+  it('draws the op-type histogram on a canvas', async () => {
+    const chart = page.getByTestId('op-histogram-chart')
+    await chart.locator('canvas').first().waitFor()
+    await expect.poll(() => paintedPixels(page, 'op-histogram-chart')).toBeGreaterThan(1_000)
+    const box = await chart.boundingBox()
+    expect(box!.width).toBeGreaterThan(200)
+    expect(box!.height).toBeGreaterThan(100)
+  })
+
+  it('shows an error that names a path that does not exist, and dismisses it', async () => {
+    const missing = join(workspace.dir, 'no-such-folder', 'missing_model.onnx')
+    await page.getByTestId('open-path-input').fill(missing)
+    await page.getByTestId('open-path-button').click()
+    const panel = page.getByTestId('error-panel')
+    await panel.waitFor()
+    expect(await panel.getByTestId('error-message').first().textContent()).toContain(missing)
+    expect(await panel.getByTestId('error-code').first().textContent()).toBe('NOT_FOUND')
+    // The model shown before is still shown.
+    expect(await page.getByTestId('param-count').textContent()).toBe('904,481')
+    await panel.getByTestId('error-dismiss').first().click()
+    await panel.waitFor({ state: 'detached' })
+  })
+
+  it('opens a file dropped on the window (uploaded as bytes) and adds it to the list', async () => {
+    const bytes = readFileSync(nanodetPath)
+    const dataTransfer = await page.evaluateHandle(
+      ({ base64, name }) => {
+        const binary = atob(base64)
+        const array = new Uint8Array(binary.length)
+        for (let i = 0; i < binary.length; i++) array[i] = binary.charCodeAt(i)
+        // Typed by hand: this file compiles without the DOM library.
+        const { DataTransfer } = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(file: File): unknown } }
+        }
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([array], name, { type: 'application/octet-stream' }))
+        return transfer
+      },
+      { base64: bytes.toString('base64'), name: 'nanodet_m.onnx' },
+    )
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer })
+    await page.getByTestId('drop-overlay').waitFor()
+    await page.dispatchEvent('main', 'dragover', { dataTransfer })
+    await page.dispatchEvent('main', 'drop', { dataTransfer })
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' })
+
+    const rows = page.getByTestId('model-list').getByTestId('model-row')
+    await expect.poll(() => rows.count()).toBe(2)
+    await expect
+      .poll(() => rows.allTextContents())
+      .toEqual([expect.stringContaining('nanodet_m.onnx'), expect.stringContaining('yolox_nano.onnx')])
+    // The dropped model is selected; its copy lives in the workspace.
+    await expect.poll(() => page.getByTestId('summary-title').textContent()).toBe('nanodet_m.onnx')
+    expect(await page.getByTestId('param-count').textContent()).toBe('941,863')
+    expect(await page.getByTestId('summary-path').textContent()).toContain(workspace.dir.split('/').pop())
+    expect(await page.getByTestId('error-panel').count()).toBe(0)
+  })
+
+  it('keeps the list after a reload (the token was remembered) and saves the README screenshot', async () => {
+    await page.reload()
+    const rows = page.getByTestId('model-list').getByTestId('model-row')
+    await expect.poll(() => rows.count()).toBe(2)
+    await rows.filter({ hasText: 'yolox_nano.onnx' }).click()
+    await expect.poll(() => page.getByTestId('summary-title').textContent()).toBe('yolox_nano.onnx')
+    await expect.poll(() => paintedPixels(page, 'op-histogram-chart')).toBeGreaterThan(1_000)
+    await expect.poll(() => paintedPixels(page, 'macs-chart')).toBeGreaterThan(100)
+    mkdirSync(dirname(screenshotPath), { recursive: true })
+    await page.screenshot({ path: screenshotPath, fullPage: true })
+    expect(existsSync(screenshotPath)).toBe(true)
+  })
+
+  it('removes a model from the list only after confirmation', async () => {
+    const rows = page.getByTestId('model-list').getByTestId('model-row')
+    const nanodet = rows.filter({ hasText: 'nanodet_m.onnx' })
+    await nanodet.hover()
+    await nanodet.getByTestId('remove-model').click()
+    await nanodet.getByTestId('confirm-remove').waitFor()
+    expect(await rows.count()).toBe(2)
+    await nanodet.getByTestId('confirm-remove-yes').click()
+    await expect.poll(() => rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain('yolox_nano.onnx')
+    expect(await page.getByTestId('summary-title').textContent()).toBe('yolox_nano.onnx')
+  })
+
+  it('ran without page errors, console errors or CSP violations', () => {
+    expect(browserProblems).toEqual([])
+  })
+})
