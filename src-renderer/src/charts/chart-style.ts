@@ -14,3 +14,15 @@ export const COLOR_OTHER = '#a3adbb'
 export function barChartHeight(bars: number, rowPx = 20, paddingPx = 16): number {
   return Math.max(3, bars) * rowPx + paddingPx
 }
+
+/** The category axis of a horizontal bar chart: labels top to bottom in the given order. */
+export function categoryYAxis(labels: string[]) {
+  return {
+    type: 'category' as const,
+    inverse: true,
+    data: labels,
+    axisTick: { show: false },
+    axisLine: { lineStyle: { color: CHART_AXIS } },
+    axisLabel: { color: CHART_TEXT, fontSize: 11, fontFamily: CHART_FONT },
+  }
+}

@@ -4,7 +4,14 @@
  */
 import type { MacsSummary } from '../../../src-main/shared/api'
 import { formatMega, formatPercent } from '../format/numbers'
-import { CHART_AXIS, CHART_FONT, CHART_MUTED_TEXT, CHART_SPLIT, CHART_TEXT, COLOR_MACS } from './chart-style'
+import {
+  CHART_FONT,
+  CHART_MUTED_TEXT,
+  CHART_SPLIT,
+  CHART_TEXT,
+  COLOR_MACS,
+  categoryYAxis,
+} from './chart-style'
 import type { BarChartOption } from './op-histogram'
 
 export interface MacsBar {
@@ -45,14 +52,7 @@ export function buildMacsByOpOption(macs: Pick<MacsSummary, 'byOpType' | 'total'
       },
     },
     xAxis: { type: 'value', axisLabel: { show: false }, splitLine: { lineStyle: { color: CHART_SPLIT } } },
-    yAxis: {
-      type: 'category',
-      inverse: true,
-      data: bars.map((b) => b.opType),
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: CHART_AXIS } },
-      axisLabel: { color: CHART_TEXT, fontSize: 11, fontFamily: CHART_FONT },
-    },
+    yAxis: categoryYAxis(bars.map((b) => b.opType)),
     series: [
       {
         type: 'bar',

@@ -7,7 +7,7 @@ import type { GridComponentOption, TooltipComponentOption } from 'echarts/compon
 import type { ComposeOption } from 'echarts/core'
 import type { OpTypeCount } from '../../../src-main/shared/api'
 import {
-  CHART_AXIS,
+  categoryYAxis,
   CHART_FONT,
   CHART_MUTED_TEXT,
   CHART_SPLIT,
@@ -64,14 +64,7 @@ export function buildOpHistogramOption(
       axisLabel: { show: false },
       splitLine: { lineStyle: { color: CHART_SPLIT } },
     },
-    yAxis: {
-      type: 'category',
-      inverse: true,
-      data: bars.map((b) => b.opType),
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: CHART_AXIS } },
-      axisLabel: { color: CHART_TEXT, fontSize: 11, fontFamily: CHART_FONT },
-    },
+    yAxis: categoryYAxis(bars.map((b) => b.opType)),
     series: [
       {
         type: 'bar',
