@@ -3,28 +3,14 @@
  * Random bytes come from a fixed-seed generator so a failure reproduces.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { repoFixture, repoRoot, sharedFixture } from './fixtures'
+import { seededBytes } from './onnx-builder'
 
-export const repoRoot = resolve(__dirname, '..', '..')
-export const sharedFixtures = resolve(repoRoot, '..', 'shared', 'fixtures')
-export const yoloxNano = join(sharedFixtures, 'models', 'yolox_nano.onnx')
-export const nanodetM = join(sharedFixtures, 'models', 'nanodet_m.onnx')
-export const externalDataModel = join(repoRoot, 'test', 'fixtures', 'models', 'external.onnx')
-
-/** xorshift32: deterministic bytes. */
-export function seededBytes(length: number, seed = 0x9e3779b9): Uint8Array {
-  const out = new Uint8Array(length)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out[i] = x & 0xff
-  }
-  return out
-}
+export { repoRoot }
+export const yoloxNano = sharedFixture('models', 'yolox_nano.onnx')
+export const nanodetM = sharedFixture('models', 'nanodet_m.onnx')
+export const externalDataModel = repoFixture('models', 'external.onnx')
 
 /** A real 1×1 PNG (the signature, IHDR, IDAT, IEND). */
 export const tinyPng = Buffer.from(
@@ -55,7 +41,7 @@ export function writeBadFiles(dir: string): BadFiles {
     directory: join(dir, 'a-folder.onnx'),
   }
   writeFileSync(files.empty, new Uint8Array(0))
-  writeFileSync(files.random, seededBytes(4096))
+  writeFileSync(files.random, seededBytes(0x9e3779b9, 4096))
   writeFileSync(files.pngRenamed, tinyPng)
   const full = readFileSync(yoloxNano)
   writeFileSync(files.truncated, full.subarray(0, Math.floor(full.length / 2)))
