@@ -23,6 +23,11 @@ export class ExternalDataError extends QuantscopeError {
   readonly code = 'BAD_FILE' as const
 }
 
+/** A dataset (COCO JSON, data.yaml, YOLO labels) or a detections file that is malformed: the message names file and line or key. */
+export class DatasetError extends QuantscopeError {
+  readonly code = 'BAD_FILE' as const
+}
+
 /** Bytes of a format Quantscope does not open (a PNG renamed .onnx, say). */
 export class UnsupportedFormatError extends QuantscopeError {
   readonly code = 'UNSUPPORTED_FORMAT' as const
