@@ -29,6 +29,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
   try {
     db.pragma('busy_timeout = 5000') // ms a writer waits for another process's lock
+    assertQuantscopeDatabase(db, file) // before anything writes: a foreign or corrupt file stays untouched
     if (!options.readonly) db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('synchronous = NORMAL') // safe with WAL: a crash loses at most the last commit, never corrupts
@@ -42,6 +43,29 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
       {
         cause: error,
       },
+    )
+  }
+}
+
+/**
+ * Refuse files that are not SQLite (corrupt, random) and SQLite files of another application (tables but
+ * no `schema_migrations`), so that opening a wrong folder as a workspace never modifies anything.
+ */
+function assertQuantscopeDatabase(db: Db, file: string): void {
+  let tables: string[]
+  try {
+    tables = (
+      db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]
+    ).map((r) => r.name)
+  } catch (error) {
+    throw new StoreError(
+      `${quote(file)} is not a readable SQLite database (${(error as Error).message}); it was left untouched — move it away or choose another workspace with --workspace`,
+      { cause: error },
+    )
+  }
+  if (tables.length > 0 && !tables.includes('schema_migrations')) {
+    throw new StoreError(
+      `${quote(file)} is a SQLite database of another application (tables: ${tables.slice(0, 5).join(', ')}); it was left untouched — choose another workspace with --workspace`,
     )
   }
 }

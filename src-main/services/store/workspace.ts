@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { FileAccessError, quote } from '../../core/errors'
 import { openDatabase, type Db } from './database'
 import { ModelRepository } from './model-repository'
+import { RunRepository } from './run-repository'
 
 export const DATABASE_FILE = 'quantscope.db'
 export const IMPORTS_DIR = 'imports'
@@ -16,6 +17,9 @@ export interface Workspace {
   dir: string
   db: Db
   models: ModelRepository
+  runs: RunRepository
+  /** Runs found `running` by a dead process at open time, now `interrupted`. */
+  recovered: number[]
   close(): void
 }
 
@@ -51,10 +55,20 @@ export function openWorkspace(dir: string): Workspace {
     )
   }
   const db = openDatabase(join(abs, DATABASE_FILE))
+  const runs = new RunRepository(db)
+  let recovered: number[]
+  try {
+    recovered = runs.recoverInterrupted()
+  } catch (error) {
+    db.close()
+    throw error
+  }
   return {
     dir: abs,
     db,
     models: new ModelRepository(db),
+    runs,
+    recovered,
     close: () => db.close(),
   }
 }
