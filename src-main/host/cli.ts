@@ -11,18 +11,12 @@ import { InvalidArgumentError, QuantscopeError } from '../core/errors'
 import { readModelFile } from '../services/files/model-file'
 import { defaultWorkspaceDir, openWorkspace } from '../services/store/workspace'
 import { QUANTSCOPE_VERSION } from '../shared/version'
+import { processIo, type CliIo } from './cli-io'
+import { registerMetricsCommand } from './commands/metrics-command'
 import { formatInspectReport } from './inspect-report'
 import { LOOPBACK_HOSTS, startServer } from './serve'
 
-export interface CliIo {
-  out(text: string): void
-  err(text: string): void
-}
-
-const processIo: CliIo = {
-  out: (t) => process.stdout.write(`${t}\n`),
-  err: (t) => process.stderr.write(`${t}\n`),
-}
+export type { CliIo } from './cli-io'
 
 /** The built renderer sits beside the main bundle: out/main/cli.js → out/renderer. */
 function defaultRendererDir(): string {
@@ -103,6 +97,8 @@ export function buildProgram(io: CliIo = processIo): Command {
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+
+  registerMetricsCommand(program, io)
 
   return program
 }
