@@ -13,6 +13,7 @@ import { defaultWorkspaceDir, openWorkspace } from '../services/store/workspace'
 import { QUANTSCOPE_VERSION } from '../shared/version'
 import { processIo, type CliIo } from './cli-io'
 import { registerMetricsCommand } from './commands/metrics-command'
+import { registerRunsCommands } from './commands/runs-command'
 import { formatInspectReport } from './inspect-report'
 import { LOOPBACK_HOSTS, startServer } from './serve'
 
@@ -99,6 +100,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
 
   registerMetricsCommand(program, io)
+  registerRunsCommands(program, io)
 
   return program
 }

@@ -6,9 +6,45 @@
  */
 import type { ModelFormat, ModelSummary } from './model-summary'
 import type { Result } from './result'
+import type { RunDetail, RunStatus, RunSummary } from './run'
 
 export type { Result, ApiError, ErrorCode } from './result'
 export type * from './model-summary'
+export type * from './run'
+
+/** A dataset the user evaluated against, as the store keeps it (one row per fingerprint). */
+export interface DatasetRecord {
+  id: number
+  /** The file opened: COCO instances JSON or YOLO data.yaml. */
+  path: string
+  format: 'coco' | 'yolo'
+  split: string | null
+  imagesDir: string | null
+  fingerprint: string
+  classNames: { id: number; name: string }[]
+  imageCount: number
+  boxCount: number
+  openedAt: string
+  /** Things the reader noticed (missing images, odd boxes …) the last time it was opened. */
+  warnings?: string[]
+}
+
+/** Filters and order for the runs table (all optional; sort keys are whitelisted in the store). */
+export interface RunListQuery {
+  stage?: string
+  backend?: string
+  status?: RunStatus
+  modelId?: number
+  datasetId?: number
+  label?: string
+  tag?: string
+  protocolHash?: string
+  optimizationLevel?: number
+  sort?: string
+  order?: 'asc' | 'desc'
+  limit?: number
+  offset?: number
+}
 
 /** A model file the user opened, as the store keeps it. */
 export interface ModelRecord {
@@ -55,6 +91,36 @@ export interface ApiMethods {
   'models.openBytes': { args: { fileName: string; dataBase64: string }; result: ModelRecord }
   /** Forget a model (the file on disk is not touched). */
   'models.remove': { args: { id: number }; result: { removed: boolean } }
+  /** Read a dataset (COCO JSON with an optional images folder, or a YOLO data.yaml) and store it. */
+  'datasets.open': { args: { path: string; imagesDir?: string; split?: string }; result: DatasetRecord }
+  'datasets.list': { args: Record<string, never>; result: DatasetRecord[] }
+  'runs.list': { args: RunListQuery; result: RunSummary[] }
+  'runs.get': { args: { id: number }; result: RunDetail }
+  'runs.tag': { args: { id: number; tag: string }; result: RunSummary }
+  'runs.untag': { args: { id: number; tag: string }; result: RunSummary }
+  'runs.setNotes': { args: { id: number; notes: string }; result: RunSummary }
+  'runs.delete': { args: { id: number }; result: { deleted: boolean } }
+  /** The runs table (same filters as runs.list) as CSV text. */
+  'runs.exportCsv': { args: RunListQuery; result: { csv: string } }
+  /** One or many runs as a bundle (JSON text) for another workspace. */
+  'runs.exportBundle': { args: { ids: number[] }; result: { json: string; runs: number } }
+  /** Import a bundle (JSON text); runs already here (same uid) are skipped. */
+  'runs.importBundle': { args: { json: string }; result: { imported: number[]; skipped: string[] } }
+  /** Score a COCO results JSON file from a device or another tool as a run. */
+  'runs.importResults': {
+    args: {
+      path: string
+      datasetId: number
+      modelId?: number
+      stage: string
+      backend: string
+      label?: string
+      notes?: string
+      protocol?: Record<string, unknown>
+      yolo80?: boolean
+    }
+    result: { run: RunSummary; warnings: string[] }
+  }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -69,6 +135,18 @@ export const API_METHODS = [
   'models.open',
   'models.openBytes',
   'models.remove',
+  'datasets.open',
+  'datasets.list',
+  'runs.list',
+  'runs.get',
+  'runs.tag',
+  'runs.untag',
+  'runs.setNotes',
+  'runs.delete',
+  'runs.exportCsv',
+  'runs.exportBundle',
+  'runs.importBundle',
+  'runs.importResults',
 ] as const satisfies readonly ApiMethod[]
 
 // A compile-time check that API_METHODS lists every method: fails to type-check when one is missing.
@@ -80,11 +158,19 @@ void _allMethodsListed
 export interface ApiEvents {
   /** The stored model list changed (opened, re-opened or removed). */
   'models.changed': { ids: number[] }
+  /** Runs were added, changed (status, tags, notes) or deleted. */
+  'runs.changed': { ids: number[] }
+  'datasets.changed': { ids: number[] }
   /** The native menu (File › Open Model…, Open Recent) or the OS asked to open a file; the renderer calls `models.open`. */
   'app.openPath': { path: string }
 }
 export type ApiEvent = keyof ApiEvents
-export const API_EVENTS = ['models.changed', 'app.openPath'] as const satisfies readonly ApiEvent[]
+export const API_EVENTS = [
+  'models.changed',
+  'runs.changed',
+  'datasets.changed',
+  'app.openPath',
+] as const satisfies readonly ApiEvent[]
 
 /** Main's side: one async function per method. Arguments arrive already validated. */
 export type ApiHandlers = {

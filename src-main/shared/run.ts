@@ -11,6 +11,27 @@ export type Stage = KnownStage | (string & {})
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
+/** Columns the runs table can be sorted by (the store maps each to SQL; nothing else reaches SQL). */
+export const RUN_SORT_KEYS = [
+  'id',
+  'createdAt',
+  'finishedAt',
+  'stage',
+  'backend',
+  'status',
+  'label',
+  'modelId',
+  'datasetId',
+  'optimizationLevel',
+  'calibrationSetId',
+  'clipping',
+  'map50_95',
+  'map50',
+  'precision',
+  'recall',
+] as const
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number]
+
 /** Everything that produced a variant; open-ended, the quantization issue fills it. Columns worth filtering on are copied out. */
 export interface Recipe {
   endNodes?: string[]
@@ -136,6 +157,9 @@ export interface RunSummary {
 }
 
 export interface RunDetail extends RunSummary {
+  /** The hashes that tie the run to its model and dataset, kept even when those rows are removed. */
+  modelSha256: string | null
+  datasetFingerprint: string | null
   protocol: Record<string, unknown>
   recipe: Recipe
   metrics: RunMetrics | null

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { ApiArgs, ApiMethod } from './api'
+import { RUN_SORT_KEYS, RUN_STATUSES } from './run'
 
 const empty = z.strictObject({})
 const id = z.strictObject({ id: z.number().int().positive() })
@@ -28,6 +29,31 @@ const fileName = z
   .max(255)
   .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'fileName must be a bare file name')
 
+const tag = z
+  .string()
+  .trim()
+  .min(1, 'tag is empty')
+  .max(100)
+  .regex(/^[^\u0000-\u001f]+$/, 'tag contains control characters')
+const label = z.string().max(500)
+const runListQuery = z.strictObject({
+  stage: z.string().max(100).optional(),
+  backend: z.string().max(100).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  modelId: z.number().int().positive().optional(),
+  datasetId: z.number().int().positive().optional(),
+  label: label.optional(),
+  tag: tag.optional(),
+  protocolHash: z.string().max(100).optional(),
+  optimizationLevel: z.number().int().min(0).max(10).optional(),
+  sort: z.enum(RUN_SORT_KEYS).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  limit: z.number().int().positive().max(1_000_000).optional(),
+  offset: z.number().int().min(0).optional(),
+})
+/** Bundles travel as JSON text; 1 GiB is far above a 10,000-run export with predictions. */
+const MAX_BUNDLE_CHARS = 1024 * 1024 * 1024
+
 export const argSchemas = {
   'app.info': empty,
   'models.list': empty,
@@ -35,4 +61,32 @@ export const argSchemas = {
   'models.open': z.strictObject({ path }),
   'models.openBytes': z.strictObject({ fileName, dataBase64: base64 }),
   'models.remove': id,
+  'datasets.open': z.strictObject({
+    path,
+    imagesDir: path.optional(),
+    split: z.string().min(1).max(50).optional(),
+  }),
+  'datasets.list': empty,
+  'runs.list': runListQuery,
+  'runs.get': id,
+  'runs.tag': z.strictObject({ id: z.number().int().positive(), tag }),
+  'runs.untag': z.strictObject({ id: z.number().int().positive(), tag }),
+  'runs.setNotes': z.strictObject({ id: z.number().int().positive(), notes: z.string().max(100_000) }),
+  'runs.delete': id,
+  'runs.exportCsv': runListQuery,
+  'runs.exportBundle': z.strictObject({
+    ids: z.array(z.number().int().positive()).min(1, 'give at least one run id').max(100_000),
+  }),
+  'runs.importBundle': z.strictObject({ json: z.string().min(1).max(MAX_BUNDLE_CHARS) }),
+  'runs.importResults': z.strictObject({
+    path,
+    datasetId: z.number().int().positive(),
+    modelId: z.number().int().positive().optional(),
+    stage: z.string().trim().min(1).max(100),
+    backend: z.string().trim().min(1, 'backend is empty').max(100),
+    label: label.optional(),
+    notes: z.string().max(100_000).optional(),
+    protocol: z.record(z.string(), z.unknown()).optional(),
+    yolo80: z.boolean().optional(),
+  }),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> }

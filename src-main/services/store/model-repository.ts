@@ -86,6 +86,14 @@ export class ModelRepository {
     return toRecord(row)
   }
 
+  /** The most recently opened model with these bytes, if any. */
+  bySha256(sha256: string): ModelRecord | undefined {
+    const row = this.db
+      .prepare('select * from models where sha256 = ? order by opened_at desc limit 1')
+      .get(sha256) as ModelRow | undefined
+    return row ? toRecord(row) : undefined
+  }
+
   /** Most recently opened first. */
   list(): ModelListItem[] {
     const rows = this.db.prepare('select * from models order by opened_at desc, id desc').all() as ModelRow[]

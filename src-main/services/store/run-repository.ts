@@ -16,6 +16,7 @@ import type {
   RunMetrics,
   RunStatus,
   RunSummary,
+  RunSortKey,
   RunTimings,
   Stage,
 } from '../../shared/run'
@@ -96,7 +97,7 @@ interface RunRow {
 }
 
 /** Columns a list may be sorted by (API names → SQL), so no user text reaches SQL. */
-export const RUN_SORT_COLUMNS = {
+export const RUN_SORT_COLUMNS: Record<RunSortKey, string> = {
   id: 'r.id',
   createdAt: 'r.created_at',
   finishedAt: 'r.finished_at',
@@ -113,8 +114,8 @@ export const RUN_SORT_COLUMNS = {
   map50: 'r.map50',
   precision: 'r.precision',
   recall: 'r.recall',
-} as const
-export type RunSortColumn = keyof typeof RUN_SORT_COLUMNS
+}
+export type RunSortColumn = RunSortKey
 
 export interface RunQuery {
   stage?: string
@@ -221,6 +222,58 @@ export class RunRepository {
         notes: run.notes ?? '',
       })
     return this.summary(Number(info.lastInsertRowid))
+  }
+
+  /**
+   * Insert a run that already finished elsewhere (bundle or results import), with its outputs, in one
+   * transaction. Call inside a larger transaction to import many at once.
+   */
+  insertFinished(
+    run: Omit<NewRun, 'status'> & {
+      status: RunStatus
+      startedAt: string | null
+      finishedAt: string | null
+      error?: string | null
+    },
+    result: RunResult | null,
+    tags: readonly string[] = [],
+  ): RunSummary {
+    const write = this.db.transaction(() => {
+      const created = this.create({ ...run, status: 'running' })
+      const id = created.id
+      if (result) {
+        this.writeOutputs(id, result)
+        const m = result.metrics
+        this.db
+          .prepare(
+            `update runs set timings_json = ?, map50_95 = ?, map50 = ?, precision = ?, recall = ?, image_count = ?, error_count = ? where id = ?`,
+          )
+          .run(
+            JSON.stringify(result.timings),
+            m.coco.stats[0],
+            m.coco.stats[1],
+            m.ultralytics?.precision ?? null,
+            m.ultralytics?.recall ?? null,
+            result.imageCount,
+            result.errorCount,
+            id,
+          )
+      }
+      this.db
+        .prepare(
+          `update runs set status = ?, started_at = ?, finished_at = ?, heartbeat_at = null, owner = null, error = ? where id = ?`,
+        )
+        .run(run.status, run.startedAt, run.finishedAt, run.error ?? null, id)
+      for (const tag of tags)
+        this.db.prepare('insert or ignore into run_tags (run_id, tag) values (?, ?)').run(id, tag)
+      return id
+    })
+    return this.summary(write())
+  }
+
+  /** Run `fn` in one write transaction (BEGIN IMMEDIATE): all of it lands or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate()
   }
 
   /** Mark a queued run as started by this process. */
@@ -366,6 +419,8 @@ export class RunRepository {
       .get(id) as { count: number; sha256: string } | undefined
     return {
       ...toSummary(row),
+      modelSha256: row.model_sha256,
+      datasetFingerprint: row.dataset_fingerprint,
       protocol: parse(row.protocol_json, {}),
       recipe: parse(row.recipe_json, {}),
       metrics: metrics ? (JSON.parse(metrics.metrics_json) as RunMetrics) : null,

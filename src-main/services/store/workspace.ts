@@ -7,6 +7,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { FileAccessError, quote } from '../../core/errors'
 import { openDatabase, type Db } from './database'
+import { DatasetRepository } from './dataset-repository'
 import { ModelRepository } from './model-repository'
 import { RunRepository } from './run-repository'
 
@@ -17,6 +18,7 @@ export interface Workspace {
   dir: string
   db: Db
   models: ModelRepository
+  datasets: DatasetRepository
   runs: RunRepository
   /** Runs found `running` by a dead process at open time, now `interrupted`. */
   recovered: number[]
@@ -67,6 +69,7 @@ export function openWorkspace(dir: string): Workspace {
     dir: abs,
     db,
     models: new ModelRepository(db),
+    datasets: new DatasetRepository(db),
     runs,
     recovered,
     close: () => db.close(),

@@ -61,6 +61,18 @@ export function createApiClient(transport: Transport): ApiClient {
     'models.open': method('models.open'),
     'models.openBytes': method('models.openBytes'),
     'models.remove': method('models.remove'),
+    'datasets.open': method('datasets.open'),
+    'datasets.list': method('datasets.list'),
+    'runs.list': method('runs.list'),
+    'runs.get': method('runs.get'),
+    'runs.tag': method('runs.tag'),
+    'runs.untag': method('runs.untag'),
+    'runs.setNotes': method('runs.setNotes'),
+    'runs.delete': method('runs.delete'),
+    'runs.exportCsv': method('runs.exportCsv'),
+    'runs.exportBundle': method('runs.exportBundle'),
+    'runs.importBundle': method('runs.importBundle'),
+    'runs.importResults': method('runs.importResults'),
   }
 
   async function openFile(file: File): Promise<Result<ModelRecord>> {
