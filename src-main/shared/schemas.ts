@@ -34,7 +34,7 @@ const tag = z
   .trim()
   .min(1, 'tag is empty')
   .max(100)
-  .regex(/^[^\u0000-\u001f]+$/, 'tag contains control characters')
+  .refine((t) => ![...t].some((c) => c.charCodeAt(0) < 0x20), 'tag contains control characters')
 const label = z.string().max(500)
 const runListQuery = z.strictObject({
   stage: z.string().max(100).optional(),

@@ -23,7 +23,9 @@ function ok(...args: string[]): string {
 
 const gt = sharedFixture('golden', 'coco128-jitter-21', 'gt.json')
 const dets = sharedFixture('golden', 'coco128-jitter-21', 'dets.json')
-const expected = JSON.parse(readFileSync(sharedFixture('golden', 'coco128-jitter-21', 'expected.json'), 'utf8')) as {
+const expected = JSON.parse(
+  readFileSync(sharedFixture('golden', 'coco128-jitter-21', 'expected.json'), 'utf8'),
+) as {
   stats: number[]
 }
 
@@ -45,10 +47,39 @@ describe('quantscope runs', () => {
   afterAll(() => temp.remove())
 
   beforeAll(() => {
-    const added = JSON.parse(ok('datasets', 'add', gt, '--workspace', wsA, '--json')) as { id: number; imageCount: number }
+    const added = JSON.parse(ok('datasets', 'add', gt, '--workspace', wsA, '--json')) as {
+      id: number
+      imageCount: number
+    }
     expect(added).toMatchObject({ id: 1, imageCount: 128 })
-    ok('runs', 'import', dets, '--stage', 'hardware', '--backend', 'hailo8', '--dataset', '1', '--label', 'device', '--workspace', wsA)
-    ok('runs', 'import', dets, '--stage', 'emulator', '--backend', 'hailo-emulator', '--dataset', '1', '--workspace', wsA)
+    ok(
+      'runs',
+      'import',
+      dets,
+      '--stage',
+      'hardware',
+      '--backend',
+      'hailo8',
+      '--dataset',
+      '1',
+      '--label',
+      'device',
+      '--workspace',
+      wsA,
+    )
+    ok(
+      'runs',
+      'import',
+      dets,
+      '--stage',
+      'emulator',
+      '--backend',
+      'hailo-emulator',
+      '--dataset',
+      '1',
+      '--workspace',
+      wsA,
+    )
   })
 
   it('imports COCO results as a completed run scored with the same metrics', () => {
@@ -63,13 +94,17 @@ describe('quantscope runs', () => {
       perClass: unknown[]
       curves: unknown[]
     }
-    shown.metrics.coco.stats.forEach((v, i) => expect(Math.abs(v - expected.stats[i]!)).toBeLessThanOrEqual(1e-12))
+    shown.metrics.coco.stats.forEach((v, i) =>
+      expect(Math.abs(v - expected.stats[i]!)).toBeLessThanOrEqual(1e-12),
+    )
     expect(shown.perClass.length).toBeGreaterThan(0)
     expect(shown.curves.length).toBeGreaterThan(0)
   })
 
   it('filters and sorts', () => {
-    const hw = JSON.parse(ok('runs', 'list', '--where', 'stage=hardware,backend=hailo8', '--workspace', wsA, '--json')) as ListedRun[]
+    const hw = JSON.parse(
+      ok('runs', 'list', '--where', 'stage=hardware,backend=hailo8', '--workspace', wsA, '--json'),
+    ) as ListedRun[]
     expect(hw.map((r) => r.stage)).toEqual(['hardware'])
     const sorted = JSON.parse(ok('runs', 'list', '--sort', 'id', '--workspace', wsA, '--json')) as ListedRun[]
     expect(sorted.map((r) => r.id)).toEqual([1, 2])
@@ -83,7 +118,9 @@ describe('quantscope runs', () => {
   it('tags and notes, CSV export', () => {
     ok('runs', 'tag', '1', 'baseline', '--workspace', wsA)
     ok('runs', 'note', '1', 'was it BGR?', '--workspace', wsA)
-    const tagged = JSON.parse(ok('runs', 'list', '--where', 'tag=baseline', '--workspace', wsA, '--json')) as ListedRun[]
+    const tagged = JSON.parse(
+      ok('runs', 'list', '--where', 'tag=baseline', '--workspace', wsA, '--json'),
+    ) as ListedRun[]
     expect(tagged).toMatchObject([{ id: 1, tags: ['baseline'], notes: 'was it BGR?' }])
     const csv = ok('runs', 'export', '--format', 'csv', '--workspace', wsA)
     const lines = csv.trim().split(/\r?\n/)
@@ -110,7 +147,9 @@ describe('quantscope runs', () => {
     ['a bad field', 'BAD_STATS', /runs\[0\]\.metrics\.coco\.stats: .*nothing was imported/],
     ['truncated JSON', '{"format": "quantscope-run-bundle", "runs": [', /line 1/],
   ])('rejects %s without writing anything', (_label, text, message) => {
-    const good = JSON.parse(readFileSync(join(temp.dir, 'bundle.json'), 'utf8')) as { runs: { uid: string; metrics: { coco: { stats: unknown[] } } }[] }
+    const good = JSON.parse(readFileSync(join(temp.dir, 'bundle.json'), 'utf8')) as {
+      runs: { uid: string; metrics: { coco: { stats: unknown[] } } }[]
+    }
     if (text === 'BAD_STATS') {
       good.runs[0]!.uid = 'fresh-uid-00000001'
       good.runs[1]!.uid = 'fresh-uid-00000002'
@@ -130,7 +169,19 @@ describe('quantscope runs', () => {
     const r = q('runs', 'import', dets, '--workspace', wsA)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/needs --stage, --backend and --dataset/)
-    const unknownDataset = q('runs', 'import', dets, '--stage', 'hardware', '--backend', 'x', '--dataset', '42', '--workspace', wsA)
+    const unknownDataset = q(
+      'runs',
+      'import',
+      dets,
+      '--stage',
+      'hardware',
+      '--backend',
+      'x',
+      '--dataset',
+      '42',
+      '--workspace',
+      wsA,
+    )
     expect(unknownDataset.code).toBe(2)
     expect(unknownDataset.stderr).toMatch(/no stored dataset with id 42/)
     ok('runs', 'delete', '2', '--workspace', wsA)
