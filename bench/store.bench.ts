@@ -43,14 +43,17 @@ describe('store with 10,000 runs', () => {
 
   test('list, filter, sort (goal < 50 ms each)', async ({ bench }) => {
     await bench('list all, newest first', () => void ws.runs.list()).run({ iterations: 20 })
-    await bench('filter stage=quantized, sort by mAP', () =>
-      void ws.runs.list({ stage: 'quantized', sort: 'map50_95', order: 'desc' }),
+    await bench(
+      'filter stage=quantized, sort by mAP',
+      () => void ws.runs.list({ stage: 'quantized', sort: 'map50_95', order: 'desc' }),
     ).run({ iterations: 20 })
-    await bench('filter backend+level, first 100', () =>
-      void ws.runs.list({ backend: 'ort-cpu', optimizationLevel: 2, limit: 100 }),
+    await bench(
+      'filter backend+level, first 100',
+      () => void ws.runs.list({ backend: 'ort-cpu', optimizationLevel: 2, limit: 100 }),
     ).run({ iterations: 20 })
-    await bench('sort by recall, page 50 of 100 rows', () =>
-      void ws.runs.list({ sort: 'recall', order: 'asc', limit: 100, offset: 5000 }),
+    await bench(
+      'sort by recall, page 50 of 100 rows',
+      () => void ws.runs.list({ sort: 'recall', order: 'asc', limit: 100, offset: 5000 }),
     ).run({ iterations: 20 })
   }, 120_000)
 
