@@ -75,7 +75,7 @@ async function openModelDialog(): Promise<void> {
     title: 'Open Model',
     properties: ['openFile'],
     filters: [
-      { name: 'Models', extensions: ['onnx'] },
+      { name: 'Models', extensions: ['onnx', 'hef', 'har', 'hn', 'alls'] },
       { name: 'All files', extensions: ['*'] },
     ],
   })

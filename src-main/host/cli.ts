@@ -58,7 +58,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program
     .command('inspect')
     .description('say what a model file is: inputs, outputs, opsets, parameters, MACs, operators')
-    .argument('<file>', 'an .onnx file')
+    .argument('<file>', 'a model file: .onnx, .hef, .har, .hn or .alls')
     .option('--json', 'print the summary as JSON')
     .action((file: string, opts: { json?: boolean }) => {
       const model = readModelFile(file)

@@ -65,8 +65,12 @@ export interface ModelRecord {
 export type ModelListItem = Omit<ModelRecord, 'summary'> & {
   inputs: string
   outputs: string
-  parameters: number
-  macs: number
+  /** Weight elements: ONNX initializers, HAR weights of its state; null when the file holds none (HEF, HN, .alls). */
+  parameters: number | null
+  /** Multiply-accumulates (ONNX only); null for other formats. */
+  macs: number | null
+  /** One line saying what the file is beyond its numbers, e.g. `HAILO8P · SDK 3.31.0 · yolov8 NMS on host`. */
+  detail: string
 }
 
 export interface AppInfo {

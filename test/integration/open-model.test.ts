@@ -3,14 +3,18 @@
  * real ONNX reader: the good cases are stored, every bad case gives a one-line message and leaves the
  * store exactly as it was.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/api/dispatch'
 import { createHandlers } from '../../src-main/api/handlers'
 import { openWorkspace, type Workspace } from '../../src-main/services/store/workspace'
-import type { ApiEvents, ApiHandlers, ModelRecord } from '../../src-main/shared/api'
+import type { ApiEvents, ApiHandlers, HefSummary, ModelRecord, OnnxSummary } from '../../src-main/shared/api'
 import { nanodetM, writeBadFiles, yoloxNano, type BadFiles } from '../helpers/bad-files'
+import { sharedFixture } from '../helpers/fixtures'
 import { tempDir } from '../helpers/temp'
+
+const yolov8nHef = sharedFixture('hailo', 'yolov8n.hef')
 
 describe('models.open with a real workspace', () => {
   const temp = tempDir()
@@ -41,8 +45,9 @@ describe('models.open with a real workspace', () => {
     const record = (result as { value: ModelRecord }).value
     expect(record).toMatchObject({ path: yoloxNano, fileName: 'yolox_nano.onnx', format: 'onnx' })
     expect(record.sha256).toMatch(/^[0-9a-f]{64}$/)
-    expect(record.summary.parameters.initializerElements).toBe(904_481)
-    expect(record.summary.macs.total).toBe(522_553_408)
+    const summary = record.summary as OnnxSummary
+    expect(summary.parameters.initializerElements).toBe(904_481)
+    expect(summary.macs.total).toBe(522_553_408)
     expect(events.at(-1)).toEqual({ ids: [record.id] })
   })
 
@@ -63,8 +68,37 @@ describe('models.open with a real workspace', () => {
       dataBase64: bytes.toString('base64'),
     })
     expect(record.path.startsWith(`${workspace.dir}/imports/`)).toBe(true)
-    expect(record.summary.parameters.initializerElements).toBe(941_863)
+    expect((record.summary as OnnxSummary).parameters.initializerElements).toBe(941_863)
     expect((await handlers['models.remove']({ id: record.id })).removed).toBe(true)
+  })
+
+  it('opens and stores a real Hailo HEF (no longer "unsupported")', async () => {
+    const result = await dispatch(handlers, 'models.open', { path: yolov8nHef })
+    expect(result.ok).toBe(true)
+    const record = (result as { value: ModelRecord }).value
+    expect(record).toMatchObject({ fileName: 'yolov8n.hef', format: 'hef' })
+    const summary = record.summary as HefSummary
+    expect(summary.container.checksum.ok).toBe(true)
+    expect(summary.networkGroups[0]?.outputs).toHaveLength(6)
+    const item = (await handlers['models.list']({})).find((m) => m.id === record.id)
+    expect(item).toMatchObject({ format: 'hef', parameters: null, macs: null })
+    expect(item?.detail).toMatch(/HAILO8P · SDK 3\.31\.0 · yolov8 NMS on host/)
+    expect(item?.outputs).toMatch(/yolov8n\/conv41_97 \[40,40,64\]/)
+    expect((await handlers['models.remove']({ id: record.id })).removed).toBe(true)
+  })
+
+  it('a truncated HEF is refused with one line and leaves the store as it was', async () => {
+    const before = JSON.stringify(await handlers['models.list']({}))
+    const truncated = join(temp.dir, 'truncated.hef')
+    writeFileSync(truncated, readFileSync(yolov8nHef).subarray(0, 500_000))
+    const result = await dispatch(handlers, 'models.open', { path: truncated })
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.error.code).toBe('BAD_FILE')
+      expect(result.error.message).toMatch(/truncated\.hef.*HEF proto size 1074368 exceeds file size 500000/)
+      expect(result.error.message).not.toContain('\n')
+    }
+    expect(JSON.stringify(await handlers['models.list']({}))).toBe(before)
   })
 
   const cases: [keyof BadFiles, string, RegExp][] = [

@@ -1,17 +1,29 @@
 /**
  * The model format readers Quantscope knows, and the one entry point that picks a reader for a file's
  * bytes. A file no reader claims gets a message naming what it looks like (a PNG, a ZIP …) and the
- * formats Quantscope opens.
+ * formats Quantscope opens. Readers are tried in order; each `match` is cheap and specific (ONNX
+ * protobuf fields, the HEF magic, a tar header, HN JSON keys, an `.alls` command line).
  */
 import type { ModelSummary } from '../../shared/model-summary'
 import { EmptyFileError, QuantscopeError, UnsupportedFormatError, quote } from '../errors'
 import type { ModelFileHost, ModelFormatReader } from './model-format'
 import { onnxReader } from '../onnx/onnx-reader'
+import { allsReader } from '../hailo/alls'
+import { harReader } from '../hailo/har'
+import { hefReader } from '../hailo/hef'
+import { hnReader } from '../hailo/hn'
 
-export const modelReaders: readonly ModelFormatReader[] = [onnxReader]
+export const modelReaders: readonly ModelFormatReader[] = [
+  onnxReader,
+  hefReader,
+  harReader,
+  hnReader,
+  allsReader,
+]
 
-/** Formats announced in messages; HEF and HAR readers come later. */
-const OPENED_FORMATS = 'ONNX (.onnx); Hailo HEF and HAR are not supported yet'
+/** Formats announced in messages. */
+const OPENED_FORMATS =
+  'ONNX (.onnx), Hailo HEF (.hef), Hailo archives (.har), Hailo network JSON (.hn) and Hailo model scripts (.alls)'
 
 /** Shorter than this and not claimed by a reader: too short to be any model. */
 const MIN_MODEL_BYTES = 16
@@ -41,7 +53,7 @@ export function openModelBytes(
     const looks = describeBytes(bytes)
     throw new UnsupportedFormatError(
       `file ${file} is not a model Quantscope can open${looks ? `: it looks like ${looks}` : ''}; ` +
-        `Quantscope opens ${OPENED_FORMATS} — export the model to ONNX and open the .onnx file`,
+        `Quantscope opens ${OPENED_FORMATS} — export the model to ONNX, or open the file the Hailo tools wrote`,
     )
   }
   try {
@@ -76,7 +88,7 @@ const SIGNATURES: ReadonlyArray<{ what: string; test: (b: Uint8Array) => boolean
   { what: 'a GIF image', test: (b) => startsWith(b, ascii('GIF8')) },
   { what: 'a WebP image', test: (b) => startsWith(b, ascii('RIFF')) && startsWith(b, ascii('WEBP'), 8) },
   {
-    what: 'a Hailo HEF (compiled for the device; Quantscope cannot open HEF files yet)',
+    what: 'a Hailo HEF (compiled for the device)',
     test: (b) => startsWith(b, [0x01, 0x48, 0x45, 0x46]),
   },
   {
@@ -85,7 +97,7 @@ const SIGNATURES: ReadonlyArray<{ what: string; test: (b: Uint8Array) => boolean
   },
   { what: 'a gzip-compressed file; decompress it first', test: (b) => startsWith(b, [0x1f, 0x8b]) },
   {
-    what: 'a tar archive (a Hailo HAR is one; Quantscope cannot open HAR files yet)',
+    what: 'a tar archive (a Hailo HAR is one, with a .metadata.json and a .hn inside)',
     test: (b) => startsWith(b, ascii('ustar'), 257),
   },
   { what: 'a PDF document', test: (b) => startsWith(b, ascii('%PDF')) },
@@ -114,7 +126,7 @@ function describeText(bytes: Uint8Array): string | undefined {
   if (!printable) return undefined
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head).trimStart()
   if (text.startsWith('{') || text.startsWith('['))
-    return 'a JSON text file (a Hailo HN network description is JSON; it cannot be opened yet)'
+    return 'a JSON text file, but not a Hailo HN network (an HN has "name", "net_params" and "layers")'
   if (text.startsWith('<')) return 'an XML or HTML text file (an OpenVINO IR .xml is not supported)'
   return 'a text file'
 }

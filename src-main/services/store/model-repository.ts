@@ -1,5 +1,13 @@
 /** Models the user opened: one row per absolute path, updated when the same path is opened again. */
-import type { ModelFormat, ModelListItem, ModelRecord, ModelSummary, TensorInfo } from '../../shared/api'
+import type {
+  HnTensor,
+  HwcShape,
+  ModelFormat,
+  ModelListItem,
+  ModelRecord,
+  ModelSummary,
+  TensorInfo,
+} from '../../shared/api'
 import { NotFoundError } from '../../core/errors'
 import type { Db } from './database'
 
@@ -44,15 +52,79 @@ function describeTensors(tensors: TensorInfo[]): string {
     .join(', ')
 }
 
+function hwc(s: HwcShape): string {
+  return `[${s.height},${s.width},${s.features}]`
+}
+
+function describeHn(tensors: HnTensor[]): string {
+  return tensors.map((t) => `${t.layer} [${t.shape.map((d) => d ?? '?').join(',')}]`).join(', ')
+}
+
+/** The list row's facts for each format (what fits on two lines of the model list). */
+function listFacts(
+  summary: ModelSummary,
+): Pick<ModelListItem, 'inputs' | 'outputs' | 'parameters' | 'macs' | 'detail'> {
+  switch (summary.format) {
+    case 'onnx':
+      return {
+        inputs: describeTensors(summary.inputs),
+        outputs: describeTensors(summary.outputs),
+        parameters: summary.parameters.initializerElements,
+        macs: summary.macs.total,
+        detail: `IR ${summary.irVersion}${summary.producerName ? ` · ${summary.producerName}` : ''}`,
+      }
+    case 'hef': {
+      const groups = summary.networkGroups
+      const nms = groups.flatMap((g) => g.nmsOps.map((o) => o.metaArch))
+      return {
+        inputs: groups.flatMap((g) => g.inputs.map((t) => `${t.name} ${hwc(t.shape)}`)).join(', '),
+        outputs: groups.flatMap((g) => g.outputs.map((t) => `${t.name} ${hwc(t.shape)}`)).join(', '),
+        parameters: null,
+        macs: null,
+        detail: [
+          summary.hwArch.name,
+          summary.sdkVersion ? `SDK ${summary.sdkVersion}` : '',
+          nms.length ? `${nms.join(', ')} NMS on host` : '',
+          summary.container.checksum.ok ? '' : 'CHECKSUM MISMATCH',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      }
+    }
+    case 'har': {
+      const chosen = summary.params.find((p) => p.member === summary.paramsMember)
+      return {
+        inputs: summary.network ? describeHn(summary.network.inputs) : '',
+        outputs: summary.network ? describeHn(summary.network.outputs) : '',
+        parameters: chosen ? chosen.totalElements : null,
+        macs: null,
+        detail: [summary.state || 'no state', summary.sdkVersion ? `SDK ${summary.sdkVersion}` : '']
+          .filter(Boolean)
+          .join(' · '),
+      }
+    }
+    case 'hn':
+      return {
+        inputs: describeHn(summary.network.inputs),
+        outputs: describeHn(summary.network.outputs),
+        parameters: null,
+        macs: null,
+        detail: `${summary.network.layerCount} layers`,
+      }
+    case 'alls':
+      return {
+        inputs: '',
+        outputs: '',
+        parameters: null,
+        macs: null,
+        detail: `${summary.commands.length} commands`,
+      }
+  }
+}
+
 function toListItem(record: ModelRecord): ModelListItem {
   const { summary, ...rest } = record
-  return {
-    ...rest,
-    inputs: describeTensors(summary.inputs),
-    outputs: describeTensors(summary.outputs),
-    parameters: summary.parameters.initializerElements,
-    macs: summary.macs.total,
-  }
+  return { ...rest, ...listFacts(summary) }
 }
 
 export class ModelRepository {

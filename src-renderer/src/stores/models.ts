@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ModelListItem, ModelRecord } from '../../../src-main/shared/api'
+import { listFacts } from '../summary/hailo-facts'
 import { getApiClient } from '../api/client'
 import { useErrorsStore } from './errors'
 
@@ -87,13 +88,7 @@ export const useModelsStore = defineStore('models', () => {
     const { summary, ...rest } = record
     void summary
     // Shown at once; `models.changed` (or the refresh below) brings the server's own list item.
-    const item: ModelListItem = {
-      ...rest,
-      inputs: record.summary.inputs.map((t) => t.name).join(', '),
-      outputs: record.summary.outputs.map((t) => t.name).join(', '),
-      parameters: record.summary.parameters.initializerElements,
-      macs: record.summary.macs.total,
-    }
+    const item: ModelListItem = { ...rest, ...listFacts(record.summary) }
     items.value = [item, ...items.value.filter((m) => m.id !== record.id)]
   }
 

@@ -3,10 +3,16 @@ import { describeBytes, modelReaders, openModelBytes } from '../../../../src-mai
 import {
   EmptyFileError,
   ExternalDataError,
+  HefParseError,
   OnnxParseError,
   UnsupportedFormatError,
 } from '../../../../src-main/core/errors'
+import { allsReader } from '../../../../src-main/core/hailo/alls'
+import { harReader } from '../../../../src-main/core/hailo/har'
+import { hefReader } from '../../../../src-main/core/hailo/hef'
+import { hnReader } from '../../../../src-main/core/hailo/hn'
 import { onnxReader } from '../../../../src-main/core/onnx/onnx-reader'
+import type { HefSummary, OnnxSummary } from '../../../../src-main/shared/model-summary'
 import { readBytes, repoFixture, sharedFixture } from '../../../helpers/fixtures'
 import { fsModelHost, noSiblingsHost } from '../../../helpers/fs-model-host'
 import { seededBytes } from '../../../helpers/onnx-builder'
@@ -26,10 +32,29 @@ function errorOf(fn: () => unknown): Error {
 }
 
 describe('modelReaders', () => {
-  it('holds the ONNX reader', () => {
-    expect(modelReaders).toEqual([onnxReader])
-    expect(onnxReader.format).toBe('onnx')
+  it('holds the ONNX and Hailo readers, ONNX first', () => {
+    expect(modelReaders).toEqual([onnxReader, hefReader, harReader, hnReader, allsReader])
+    expect(modelReaders.map((r) => r.format)).toEqual(['onnx', 'hef', 'har', 'hn', 'alls'])
     expect(onnxReader.extensions).toEqual(['.onnx'])
+    expect(modelReaders.flatMap((r) => r.extensions)).toEqual(['.onnx', '.hef', '.har', '.hn', '.alls'])
+  })
+
+  it('each reader claims its own kind of bytes and no other', () => {
+    const hef = readBytes(sharedFixture('hailo', 'yolov8n.hef')).subarray(0, 4096)
+    const hn = ascii('{"name": "net", "net_params": {}, "layers": {}}')
+    const alls = ascii('# script\nnormalization1 = normalization([0.0], [255.0])\n')
+    const tar = new Uint8Array(1024)
+    tar.set(ascii('x.hn'), 0)
+    tar.set(ascii('ustar'), 257)
+    const onnx = readBytes(sharedFixture('models', 'nanodet_m.onnx')).subarray(0, 4096)
+    const claims = (bytes: Uint8Array) => modelReaders.filter((r) => r.match(bytes)).map((r) => r.format)
+    expect(claims(hef)).toEqual(['hef'])
+    expect(claims(hn)).toEqual(['hn'])
+    expect(claims(alls)).toEqual(['alls'])
+    expect(claims(tar)).toEqual(['har'])
+    expect(claims(onnx)).toEqual(['onnx'])
+    expect(claims(PNG)).toEqual([])
+    expect(claims(ascii('{"nms_scores_th": 0.2}'))).toEqual([])
   })
 })
 
@@ -38,7 +63,7 @@ describe('openModelBytes', () => {
     const file = sharedFixture('models', 'nanodet_m.onnx')
     const summary = openModelBytes(readBytes(file), noSiblingsHost, 'nanodet_m.onnx')
     expect(summary.format).toBe('onnx')
-    expect(summary.parameters.initializerElements).toBe(941_863)
+    expect((summary as OnnxSummary).parameters.initializerElements).toBe(941_863)
   })
 
   it('empty -> EmptyFileError naming the file', () => {
@@ -58,15 +83,32 @@ describe('openModelBytes', () => {
     expect(err).toBeInstanceOf(UnsupportedFormatError)
     expect(err.message).toMatch(/"model\.onnx" is not a model Quantscope can open: it looks like a PNG image/)
     expect(err.message).toMatch(/\.onnx/)
-    expect(err.message).toMatch(/HEF and HAR are not supported yet/)
+    expect(err.message).toMatch(/Hailo HEF \(\.hef\), Hailo archives \(\.har\), Hailo network JSON \(\.hn\)/)
   })
 
-  it('the real HEF -> UnsupportedFormatError naming HEF', () => {
+  it('the real HEF opens as a HEF summary', () => {
+    const summary = openModelBytes(
+      readBytes(sharedFixture('hailo', 'yolov8n.hef')),
+      noSiblingsHost,
+      'yolov8n.hef',
+    )
+    expect(summary.format).toBe('hef')
+    expect((summary as HefSummary).networkGroups[0]?.name).toBe('yolov8n')
+  })
+
+  it('a truncated HEF -> HefParseError prefixed with the file name', () => {
+    const bytes = readBytes(sharedFixture('hailo', 'yolov8n.hef')).subarray(0, 500_000)
+    const err = errorOf(() => openModelBytes(bytes, noSiblingsHost, 'yolov8n.hef'))
+    expect(err).toBeInstanceOf(HefParseError)
+    expect(err.message).toMatch(/^"yolov8n\.hef": HEF proto size 1074368 exceeds file size 500000/)
+  })
+
+  it('a JSON file that is not an HN -> UnsupportedFormatError saying what an HN has', () => {
     const err = errorOf(() =>
-      openModelBytes(readBytes(sharedFixture('hailo', 'yolov8n.hef')), noSiblingsHost, 'yolov8n.hef'),
+      openModelBytes(ascii('{"nms_scores_th": 0.2, "classes": 80}'), noSiblingsHost, 'c.json'),
     )
     expect(err).toBeInstanceOf(UnsupportedFormatError)
-    expect(err.message).toMatch(/Hailo HEF/)
+    expect(err.message).toMatch(/not a Hailo HN network/)
   })
 
   it('random bytes -> UnsupportedFormatError', () => {
@@ -95,9 +137,10 @@ describe('openModelBytes', () => {
       /external data file "external\.weights\.bin" named by tensor "conv1\.weight" is missing/,
     )
     // with the real folder it opens
-    expect(openModelBytes(readBytes(model), fsModelHost(model), 'external.onnx').externalData.files).toEqual([
-      'external.weights.bin',
-    ])
+    expect(
+      (openModelBytes(readBytes(model), fsModelHost(model), 'external.onnx') as OnnxSummary).externalData
+        .files,
+    ).toEqual(['external.weights.bin'])
   })
 })
 
