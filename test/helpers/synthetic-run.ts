@@ -5,16 +5,9 @@
 import type { Detection } from '../../src-main/core/datasets/dataset'
 import type { NewRun, RunResult } from '../../src-main/services/store/run-repository'
 import { STAGES, type CocoStats } from '../../src-main/shared/run'
+import { mulberry32 } from './seeded-random'
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = mulberry32
 
 export function syntheticNewRun(seed: number, overrides: Partial<NewRun> = {}): NewRun {
   const r = rng(seed)

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Detection } from '../../core/datasets/dataset'
+import type { RunListQuery } from '../../shared/api'
 import { InvalidArgumentError, NotFoundError } from '../../core/errors'
 import type {
   ImageOutcome,
@@ -117,21 +118,8 @@ export const RUN_SORT_COLUMNS: Record<RunSortKey, string> = {
 }
 export type RunSortColumn = RunSortKey
 
-export interface RunQuery {
-  stage?: string
-  backend?: string
-  status?: RunStatus
-  modelId?: number
-  datasetId?: number
-  label?: string
-  tag?: string
-  protocolHash?: string
-  optimizationLevel?: number
-  sort?: RunSortColumn
-  order?: 'asc' | 'desc'
-  limit?: number
-  offset?: number
-}
+/** The runs table's filters (shared/api.ts), with `sort` narrowed to the whitelisted keys. */
+export type RunQuery = Omit<RunListQuery, 'sort'> & { sort?: RunSortKey }
 
 /** A run with no heartbeat for this long, owned by another machine, is considered dead (ms). */
 export const STALE_HEARTBEAT_MS = 10 * 60 * 1000

@@ -25,18 +25,9 @@ import {
   smallHn,
   utf8,
 } from '../../../helpers/hailo-builders'
+import { mulberry32 } from '../../../helpers/seeded-random'
 
-/** mulberry32: a small seeded generator, so every failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = mulberry32
 
 /** One random mutation of `input`, confined to [lo, hi) where it writes. */
 function mutate(input: Uint8Array, seed: number, lo = 0, hi = input.length): Uint8Array {
