@@ -12,6 +12,7 @@ import { readModelFile } from '../services/files/model-file'
 import { defaultWorkspaceDir, openWorkspace } from '../services/store/workspace'
 import { QUANTSCOPE_VERSION } from '../shared/version'
 import { processIo, type CliIo } from './cli-io'
+import { registerEvalCommand } from './commands/eval-command'
 import { registerMetricsCommand } from './commands/metrics-command'
 import { registerRunsCommands } from './commands/runs-command'
 import { formatInspectReport } from './inspect-report'
@@ -36,6 +37,8 @@ function parsePort(value: string): number {
 
 /** Exit code for an error: 2 when the user's input was wrong, 1 otherwise. */
 export function exitCodeFor(error: unknown): number {
+  // A run cancelled with Ctrl+C (an AbortSignal's reason): the shell's code for SIGINT.
+  if (error instanceof DOMException && error.name === 'AbortError') return 130
   if (error instanceof QuantscopeError) {
     return ['BAD_FILE', 'UNSUPPORTED_FORMAT', 'NOT_FOUND', 'IO', 'INVALID_ARGUMENT'].includes(error.code)
       ? 2
@@ -99,6 +102,7 @@ export function buildProgram(io: CliIo = processIo): Command {
       process.once('SIGTERM', stop)
     })
 
+  registerEvalCommand(program, io)
   registerMetricsCommand(program, io)
   registerRunsCommands(program, io)
 

@@ -264,6 +264,13 @@ export class RunRepository {
     return this.db.transaction(fn).immediate()
   }
 
+  /** Record the protocol once it is resolved (evaluate() derives it from the model and the user's choices). */
+  setProtocol(id: number, protocol: Record<string, unknown>, protocolHash: string): void {
+    this.db
+      .prepare('update runs set protocol_json = ?, protocol_hash = ? where id = ?')
+      .run(JSON.stringify(protocol), protocolHash, id)
+  }
+
   /** Mark a queued run as started by this process. */
   start(id: number): void {
     const at = now()
