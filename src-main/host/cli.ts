@@ -15,6 +15,7 @@ import { processIo, type CliIo } from './cli-io'
 import { registerEvalCommand } from './commands/eval-command'
 import { registerMetricsCommand } from './commands/metrics-command'
 import { registerRunsCommands } from './commands/runs-command'
+import { registerStageCommands } from './commands/stage-command'
 import { formatInspectReport } from './inspect-report'
 import { LOOPBACK_HOSTS, startServer } from './serve'
 
@@ -105,6 +106,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerEvalCommand(program, io)
   registerMetricsCommand(program, io)
   registerRunsCommands(program, io)
+  registerStageCommands(program, io)
 
   return program
 }
