@@ -17,7 +17,6 @@ import { registerMetricsCommand } from './commands/metrics-command'
 import { registerRunsCommands } from './commands/runs-command'
 import { registerStageCommands } from './commands/stage-command'
 import { formatInspectReport } from './inspect-report'
-import { LOOPBACK_HOSTS, startServer } from './serve'
 
 export type { CliIo } from './cli-io'
 
@@ -79,6 +78,8 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--workspace <dir>', 'workspace folder (default: the desktop app’s)')
     .option('--renderer <dir>', 'built renderer folder (default: the one beside this build)')
     .action(async (opts: { port: number; host: string; workspace?: string; renderer?: string }) => {
+      // Loaded on demand: the HTTP/WebSocket host and the API handlers (zod) cost ~150 ms to load.
+      const { LOOPBACK_HOSTS, startServer } = await import('./serve')
       const workspace = openWorkspace(opts.workspace ?? defaultWorkspaceDir())
       if (!LOOPBACK_HOSTS.has(opts.host)) {
         io.err(

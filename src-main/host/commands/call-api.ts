@@ -3,8 +3,6 @@
  * workspace opened for the command and closed after it.
  */
 import type { Command } from 'commander'
-import { dispatch } from '../../api/dispatch'
-import { createHandlers } from '../../api/handlers'
 import { QuantscopeError } from '../../core/errors'
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../../services/store/workspace'
 import type { ApiArgs, ApiMethod, ApiResult, ErrorCode } from '../../shared/api'
@@ -28,6 +26,11 @@ export async function withApi<T>(
   workspaceDir: string | undefined,
   fn: (api: CliApi) => Promise<T>,
 ): Promise<T> {
+  // Loaded on demand, so commands that do not touch the API start fast (zod alone takes ~100 ms).
+  const [{ dispatch }, { createHandlers }] = await Promise.all([
+    import('../../api/dispatch'),
+    import('../../api/handlers'),
+  ])
   const workspace = openWorkspace(workspaceDir ?? defaultWorkspaceDir())
   try {
     const handlers = createHandlers({ host: 'cli', workspace, emit: () => {} })

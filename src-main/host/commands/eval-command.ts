@@ -20,14 +20,7 @@ import {
 } from '../../core/detect/protocol'
 import { FileAccessError, InvalidArgumentError, quote } from '../../core/errors'
 import { openDataset } from '../../services/files/dataset-files'
-import {
-  evaluate,
-  formatPredictions,
-  type EvalProgress,
-  type EvaluateOptions,
-  type EvaluationResult,
-} from '../../services/jobs/evaluate'
-import { evaluateAsRun } from '../../services/jobs/eval-run'
+import type { EvalProgress, EvaluateOptions, EvaluationResult } from '../../services/jobs/evaluate'
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../../services/store/workspace'
 import type { RunSummary } from '../../shared/run'
 import type { CliIo } from '../cli-io'
@@ -231,6 +224,11 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
     .option('--json', 'print {metrics, speed, images, errors, protocol} as JSON')
     .action(async (flags: EvalFlags) => {
       const decoder = flags.decoder === 'auto' ? 'auto' : parseDecoderName(flags.decoder)
+      // The engine (sharp, the inference worker) loads only when an evaluation runs.
+      const [{ evaluate, formatPredictions }, { evaluateAsRun }] = await Promise.all([
+        import('../../services/jobs/evaluate'),
+        import('../../services/jobs/eval-run'),
+      ])
       const protocol = protocolChoicesOf(flags)
       const isYaml = /\.ya?ml$/i.test(flags.data)
       const dataset = await openDataset(flags.data, {
