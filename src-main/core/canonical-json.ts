@@ -10,5 +10,6 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
+  if (typeof value === 'number' && Object.is(value, -0)) return '0'
   return JSON.stringify(value) ?? 'null'
 }

@@ -9,6 +9,7 @@
  * families (`PRESETS`): YOLOX and NanoDet were trained on other preprocessing and lose mAP under
  * Ultralytics'.
  */
+import { canonicalJson } from '../canonical-json'
 import type { DecoderName } from './detection-types'
 import { NMS_PROFILES, type NmsOptions, type NmsProfileName } from './nms'
 import { InvalidArgumentError, quote } from '../errors'
@@ -184,18 +185,7 @@ export function validateProtocol(p: Protocol): void {
   if (p.nms.preNmsTopK !== undefined) checkNumber('top-k', p.nms.preNmsTopK, 1, 10_000_000, true)
 }
 
-/** JSON with object keys sorted at every level, no spaces: the same protocol always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  if (typeof value === 'number' && Object.is(value, -0)) return '0'
-  return JSON.stringify(value)
-}
+export { canonicalJson }
 
 /** The protocol's canonical JSON text (what is hashed and stored). */
 export function canonicalProtocolJson(protocol: Protocol): string {
