@@ -270,6 +270,22 @@ describe('Models screen in Chromium against quantscope serve', () => {
     expect(await page.getByTestId('summary-title').textContent()).toBe('yolox_nano.onnx')
   })
 
+  it('says what to do next in Runs, Ladder and Compare while the workspace has no runs', async () => {
+    await page.getByTestId('nav-runs').click()
+    await page.getByTestId('runs-empty').waitFor()
+    expect(await page.getByTestId('runs-empty').textContent()).toContain(
+      'No runs yet: import device results or run quantscope eval',
+    )
+    await page.getByTestId('runs-empty-import').click()
+    await page.getByTestId('import-results-form').waitFor()
+    await page.getByTestId('nav-ladder').click()
+    expect(await page.getByTestId('ladder-empty').textContent()).toContain('No completed runs to draw')
+    await page.getByTestId('nav-compare').click()
+    expect(await page.getByTestId('compare-empty').textContent()).toContain('Pick two or more runs')
+    await page.getByTestId('nav-models').click()
+    await page.getByTestId('model-list').waitFor()
+  })
+
   it('ran without page errors, console errors or CSP violations', () => {
     expect(browserProblems).toEqual([])
   })
