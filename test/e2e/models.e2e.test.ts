@@ -3,97 +3,25 @@
  * `quantscope serve` (a child process) on a fresh workspace, with the real fixture models.
  * Needs `npx electron-vite build` first (the renderer in out/renderer, the CLI in out/main).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp'
+import {
+  launchChromium,
+  paintedPixels,
+  repo,
+  startServe,
+  stopServe,
+  watchProblems,
+  type Serve,
+} from './serve-harness'
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const models = resolve(repo, '..', 'shared', 'fixtures', 'models')
 const yoloxPath = join(models, 'yolox_nano.onnx')
 const nanodetPath = join(models, 'nanodet_m.onnx')
 const screenshotPath = join(repo, 'test-results', 'models.png')
-
-const SERVE_URL = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/
-
-interface Serve {
-  child: ChildProcess
-  url: string
-  port: number
-  output: () => string
-}
-
-/** Start `quantscope serve` and resolve once it printed its URL; reject with its output if it exits first. */
-function startServe(workspace: string): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    ['bin/quantscope.mjs', 'serve', '--port', '0', '--workspace', workspace],
-    {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  return new Promise((resolveStart, rejectStart) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      rejectStart(new Error(`quantscope serve printed no URL within 30 s. Output:\n${output}`))
-    }, 30_000)
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString()
-      const match = SERVE_URL.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolveStart({ child, url: match[0], port: Number(match[1]), output: () => output })
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      rejectStart(
-        new Error(
-          `quantscope serve exited (code ${code}, signal ${signal}) before printing its URL:\n${output}`,
-        ),
-      )
-    })
-  })
-}
-
-async function stopServe(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
-  child.kill('SIGTERM')
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL')
-    await exited
-  }
-}
-
-/** Number of canvas pixels that are not fully transparent: a drawn chart has thousands. */
-function paintedPixels(page: Page, testid: string): Promise<number> {
-  return page
-    .locator(`[data-testid="${testid}"] canvas`)
-    .first()
-    .evaluate((canvas) => {
-      const c = canvas as unknown as {
-        width: number
-        height: number
-        getContext(kind: '2d'): {
-          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
-        }
-      }
-      if (c.width === 0 || c.height === 0) return 0
-      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height)
-      let painted = 0
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++
-      return painted
-    })
-}
 
 describe('Models screen in Chromium against quantscope serve', () => {
   const workspace = tempDir('quantscope-e2e-')
@@ -113,29 +41,10 @@ describe('Models screen in Chromium against quantscope serve', () => {
     // If the test process dies without running afterAll, the server must not outlive it.
     process.once('exit', killOnExit)
     serve = await startServe(workspace.dir)
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 })
     page.setDefaultTimeout(15_000)
-    page.on('pageerror', (error) => browserProblems.push(`page error: ${error.message}`))
-    page.on('console', (message) => {
-      // A meta-delivered CSP cannot carry frame-ancestors; Chromium says so. serve sends X-Frame-Options instead.
-      if (message.type() === 'error' && !/frame-ancestors/.test(message.text())) {
-        browserProblems.push(`console error: ${message.text()}`)
-      }
-    })
+    watchProblems(page, browserProblems)
   }, 60_000)
 
   afterAll(async () => {
