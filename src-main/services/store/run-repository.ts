@@ -21,7 +21,13 @@ import type {
   RunTimings,
   Stage,
 } from '../../shared/run'
-import { decodeArtifact, encodeArtifact } from './artifact-codec'
+import {
+  decodeArtifact,
+  decodeCurves,
+  encodeArtifact,
+  encodeCurves,
+  type EncodedArtifact,
+} from './artifact-codec'
 import type { Db } from './database'
 
 /** What a new run is: everything known before its work starts. */
@@ -373,15 +379,12 @@ export class RunRepository {
     const art = this.db.prepare(
       `insert into run_artifacts (run_id, kind, sha256, item_count, raw_bytes, data) values (?, ?, ?, ?, ?, ?)`,
     )
-    const artifacts: [string, readonly unknown[]][] = [
-      ['predictions', result.predictions],
-      ['image_outcomes', result.imageOutcomes],
-      ['curves', result.curves],
+    const artifacts: [string, EncodedArtifact][] = [
+      ['predictions', encodeArtifact(result.predictions)],
+      ['image_outcomes', encodeArtifact(result.imageOutcomes)],
+      ['curves', encodeCurves(result.curves)],
     ]
-    for (const [kind, items] of artifacts) {
-      const a = encodeArtifact(items)
-      art.run(id, kind, a.sha256, a.itemCount, a.rawBytes, a.data)
-    }
+    for (const [kind, a] of artifacts) art.run(id, kind, a.sha256, a.itemCount, a.rawBytes, a.data)
   }
 
   private discardOutputs(id: number): void {
@@ -420,7 +423,7 @@ export class RunRepository {
       recipe: parse(row.recipe_json, {}),
       metrics: metrics ? (JSON.parse(metrics.metrics_json) as RunMetrics) : null,
       perClass,
-      curves: this.artifact<PrCurveData>(id, 'curves'),
+      curves: this.curves(id),
       timings: parse(row.timings_json, {}),
       host: parse(row.host_json, {}),
       versions: parse(row.versions_json, {}),
@@ -429,11 +432,18 @@ export class RunRepository {
   }
 
   /** A stored payload, decompressed and checked against its hash; [] when the run has none. */
-  artifact<T>(id: number, kind: 'predictions' | 'image_outcomes' | 'curves'): T[] {
+  artifact<T>(id: number, kind: 'predictions' | 'image_outcomes'): T[] {
     const row = this.db
       .prepare('select sha256, data from run_artifacts where run_id = ? and kind = ?')
       .get(id, kind) as { sha256: string; data: Buffer } | undefined
     return row ? decodeArtifact<T>(row.data, row.sha256, `${kind.replace('_', ' ')} of run ${id}`) : []
+  }
+
+  curves(id: number): PrCurveData[] {
+    const row = this.db
+      .prepare("select sha256, data from run_artifacts where run_id = ? and kind = 'curves'")
+      .get(id) as { sha256: string; data: Buffer } | undefined
+    return row ? decodeCurves(row.data, row.sha256, `PR curves of run ${id}`) : []
   }
 
   predictions(id: number): Detection[] {

@@ -31,6 +31,7 @@ describe('run repository', () => {
     const detail = ws.runs.get(run.id)
     expect(detail.perClass).toHaveLength(80)
     expect(detail.curves).toHaveLength(81)
+    expect(detail.curves).toEqual(result.curves) // float32 storage, same 6-decimal numbers back
     expect(detail.metrics).toEqual(result.metrics)
     expect(detail.predictions).toMatchObject({ count: 2000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(ws.runs.predictions(run.id)).toEqual(result.predictions)
