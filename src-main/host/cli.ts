@@ -14,6 +14,7 @@ import { QUANTSCOPE_VERSION } from '../shared/version'
 import { processIo, type CliIo } from './cli-io'
 import { registerEvalCommand } from './commands/eval-command'
 import { registerMetricsCommand } from './commands/metrics-command'
+import { registerQuantizeCommand } from './commands/quantize-command'
 import { registerRunsCommands } from './commands/runs-command'
 import { registerStageCommands } from './commands/stage-command'
 import { formatInspectReport } from './inspect-report'
@@ -108,6 +109,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerMetricsCommand(program, io)
   registerRunsCommands(program, io)
   registerStageCommands(program, io)
+  registerQuantizeCommand(program, io)
 
   return program
 }

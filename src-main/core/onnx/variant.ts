@@ -2,9 +2,10 @@
  * A variant: a model derived from a source model by a recipe (a cut, a fold …), as bytes ready to run,
  * with the recipe that made it so a run can say exactly what it measured.
  */
+import type { QuantizedRecipe } from '../quant/qdq-model'
 import type { EndNode, HeadFamily } from './end-nodes'
 
-export type StageName = 'original' | 'parsed' | 'fp_optimized'
+export type StageName = 'original' | 'parsed' | 'fp_optimized' | 'quantized'
 
 export interface ParsedRecipe {
   stage: 'parsed'
@@ -32,7 +33,7 @@ export interface FpOptimizedRecipe {
   skippedPairs: string[]
 }
 
-export type Recipe = ParsedRecipe | FpOptimizedRecipe
+export type Recipe = ParsedRecipe | FpOptimizedRecipe | QuantizedRecipe
 
 export interface Variant<R extends Recipe = Recipe> {
   stage: R['stage']
