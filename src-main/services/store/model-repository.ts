@@ -61,7 +61,7 @@ function describeHn(tensors: HnTensor[]): string {
 }
 
 /** The list row's facts for each format (what fits on two lines of the model list). */
-function listFacts(
+export function listFacts(
   summary: ModelSummary,
 ): Pick<ModelListItem, 'inputs' | 'outputs' | 'parameters' | 'macs' | 'detail'> {
   switch (summary.format) {

@@ -6,7 +6,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ModelListItem, ModelRecord } from '../../../src-main/shared/api'
-import { listFacts } from '../summary/hailo-facts'
 import { getApiClient } from '../api/client'
 import { useErrorsStore } from './errors'
 
@@ -85,11 +84,8 @@ export const useModelsStore = defineStore('models', () => {
     selectedId.value = record.id
     selected.value = record
     selectedLoading.value = false
-    const { summary, ...rest } = record
-    void summary
-    // Shown at once; `models.changed` (or the refresh below) brings the server's own list item.
-    const item: ModelListItem = { ...rest, ...listFacts(record.summary) }
-    items.value = [item, ...items.value.filter((m) => m.id !== record.id)]
+    // The list row comes from the server (`models.list`, refreshed by the caller and by `models.changed`):
+    // main is the one place that derives list facts from a summary.
   }
 
   async function track<T>(name: string, work: () => Promise<T>): Promise<T> {

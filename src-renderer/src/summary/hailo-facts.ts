@@ -1,14 +1,5 @@
 /** Short, readable phrases for the Hailo summaries (HEF, HAR, HN, .alls) on the Models screen. */
-import type {
-  HefNmsOp,
-  HefQuantization,
-  HefStream,
-  HefSummary,
-  HwcShape,
-  ModelListItem,
-  ModelSummary,
-  TensorInfo,
-} from '../../../src-main/shared/api'
+import type { HefNmsOp, HefQuantization, HefStream, HefSummary, HwcShape } from '../../../src-main/shared/api'
 import { formatInteger } from '../format/numbers'
 import type { Fact } from './graph-facts'
 
@@ -101,58 +92,4 @@ export function imageSizeNote(s: HefSummary): string | null {
     }
   }
   return null
-}
-
-function describeTensors(tensors: TensorInfo[]): string {
-  return tensors.map((t) => t.name).join(', ')
-}
-
-/** The list row a freshly opened record shows until the server's own list item arrives. */
-export function listFacts(
-  summary: ModelSummary,
-): Pick<ModelListItem, 'inputs' | 'outputs' | 'parameters' | 'macs' | 'detail'> {
-  switch (summary.format) {
-    case 'onnx':
-      return {
-        inputs: describeTensors(summary.inputs),
-        outputs: describeTensors(summary.outputs),
-        parameters: summary.parameters.initializerElements,
-        macs: summary.macs.total,
-        detail: `IR ${summary.irVersion}`,
-      }
-    case 'hef':
-      return {
-        inputs: summary.networkGroups.flatMap((g) => g.inputs.map((t) => t.name)).join(', '),
-        outputs: summary.networkGroups.flatMap((g) => g.outputs.map((t) => t.name)).join(', '),
-        parameters: null,
-        macs: null,
-        detail: [summary.hwArch.name, summary.sdkVersion ? `SDK ${summary.sdkVersion}` : '']
-          .filter(Boolean)
-          .join(' · '),
-      }
-    case 'har':
-      return {
-        inputs: summary.network?.inputs.map((t) => t.layer).join(', ') ?? '',
-        outputs: summary.network?.outputs.map((t) => t.layer).join(', ') ?? '',
-        parameters: summary.params.find((p) => p.member === summary.paramsMember)?.totalElements ?? null,
-        macs: null,
-        detail: summary.state || 'no state',
-      }
-    case 'hn':
-      return {
-        inputs: summary.network.inputs.map((t) => t.layer).join(', '),
-        outputs: summary.network.outputs.map((t) => t.layer).join(', '),
-        parameters: null,
-        macs: null,
-        detail: `${summary.network.layerCount} layers`,
-      }
-    case 'alls':
-      return {
-        inputs: '',
-        outputs: '',
-        parameters: null,
-        macs: null,
-        detail: `${summary.commands.length} commands`,
-      }
-  }
 }

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { openHef } from '../../../../src-main/core/hailo/hef'
-import { openAlls } from '../../../../src-main/core/hailo/alls'
-import { openHar } from '../../../../src-main/core/hailo/har'
 import {
   checksumFact,
   formatHwc,
   formatRange,
   formatScale,
   imageSizeNote,
-  listFacts,
   nmsRows,
   paddedNote,
   postprocessFact,
 } from '../../../../src-renderer/src/summary/hailo-facts'
 import { readBytes, sharedFixture } from '../../../helpers/fixtures'
-import { buildHar, utf8 } from '../../../helpers/hailo-builders'
 
 describe('Hailo summary facts', () => {
   const hef = openHef(readBytes(sharedFixture('hailo', 'yolov8n.hef')))
@@ -52,14 +48,5 @@ describe('Hailo summary facts', () => {
       ['Background removal', 'no'],
     ])
     expect(imageSizeNote(hef)).toBe('The NMS assumes a 640×640 image but the input stream is 320×320.')
-  })
-
-  it('list facts per format', () => {
-    expect(listFacts(hef)).toMatchObject({ parameters: null, macs: null, detail: 'HAILO8P · SDK 3.31.0' })
-    expect(listFacts(openHar(buildHar()))).toMatchObject({
-      parameters: 432 + 1360,
-      detail: 'quantized_model',
-    })
-    expect(listFacts(openAlls(utf8('a(1)\nb(2)\n')))).toMatchObject({ detail: '2 commands', inputs: '' })
   })
 })
